@@ -1,0 +1,15 @@
+#pragma once
+
+#include <CLI/CLI.hpp>
+
+namespace t5::apps {
+
+// Each subcommand lives in its own file and adds itself to the root app.
+// The callbacks run after parsing, in the order CLI11 calls them.
+void add_model_command(CLI::App& app);
+void add_generate_command(CLI::App& app);
+
+// Prints one JSON value on one line to stdout.
+void print_json_line(const std::string& json_text);
+
+}  // namespace t5::apps

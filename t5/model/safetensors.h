@@ -1,0 +1,39 @@
+#pragma once
+
+#include <filesystem>
+#include <map>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include <torch/types.h>
+
+namespace t5 {
+
+// The contents of one safetensors file: tensors in file order (CPU,
+// contiguous, the stored dtype) and the "__metadata__" string map.
+struct SafetensorsContents {
+  std::vector<std::pair<std::string, torch::Tensor>> tensors;
+  std::map<std::string, std::string> metadata;
+
+  // The tensor stored under `name`, or an undefined tensor.
+  torch::Tensor find(const std::string& name) const;
+};
+
+// Reads a safetensors file (8-byte little-endian header length, JSON header,
+// raw little-endian data). Supported dtypes: F64, F32, F16, BF16, I64, I32,
+// I16, I8, U8, BOOL. Throws t5::Error naming the file and the fault for a
+// truncated file, a header length past the end of the file, a malformed
+// header, an unknown dtype, data offsets out of range, overlapping or not
+// matching the shape, and duplicate names. Never allocates more than the
+// file's size.
+SafetensorsContents read_safetensors(const std::filesystem::path& path);
+
+// Writes tensors (any device; copied to CPU, made contiguous) in the given
+// order, atomically. Names must be unique. `metadata` defaults to
+// {"format": "pt"}, as Hugging Face writes.
+void write_safetensors(const std::filesystem::path& path,
+                       const std::vector<std::pair<std::string, torch::Tensor>>& tensors,
+                       const std::map<std::string, std::string>& metadata = {{"format", "pt"}});
+
+}  // namespace t5
