@@ -1,9 +1,9 @@
 // The `t5` command: one subcommand per job, each in its own file.
-#include <cstdio>
-#include <iostream>
+#include <c10/util/Exception.h>
 
 #include <CLI/CLI.hpp>
-#include <c10/util/Exception.h>
+#include <cstdio>
+#include <iostream>
 
 #include "apps/commands.h"
 #include "t5/util/error.h"
@@ -17,8 +17,9 @@ void print_json_line(const std::string& json_text) { std::cout << json_text << "
 }  // namespace t5::apps
 
 int main(int argc, char** argv) {
-  CLI::App app{"t5: text-to-text transfer learning on LibTorch (models, tasks, objectives, "
-               "training, sweeps)"};
+  CLI::App app{
+      "t5: text-to-text transfer learning on LibTorch (models, tasks, objectives, "
+      "training, sweeps)"};
   app.require_subcommand(1);
   app.set_version_flag("--version", std::string("t5 ") + T5_VERSION);
   int threads = 0;
@@ -33,7 +34,8 @@ int main(int argc, char** argv) {
     if (verbose) t5::default_logger().set_level(t5::LogLevel::kDebug);
   });
 
-
+  t5::apps::add_model_command(app);
+  t5::apps::add_generate_command(app);
 
   try {
     app.parse(argc, argv);

@@ -1,12 +1,12 @@
 #pragma once
 
+#include <torch/types.h>
+
 #include <filesystem>
 #include <map>
 #include <string>
 #include <utility>
 #include <vector>
-
-#include <torch/types.h>
 
 namespace t5 {
 

@@ -1,9 +1,9 @@
 #pragma once
 
+#include <fmt/format.h>
+
 #include <stdexcept>
 #include <string>
-
-#include <fmt/format.h>
 
 namespace t5 {
 
@@ -25,9 +25,9 @@ template <typename... Args>
 
 // Checks a condition on user input; on failure throws t5::Error with the
 // formatted message (which must name the bad value and the fix).
-#define T5_CHECK(cond, ...)     \
-  do {                          \
-    if (!(cond)) {              \
-      ::t5::fail(__VA_ARGS__);  \
-    }                           \
+#define T5_CHECK(cond, ...)    \
+  do {                         \
+    if (!(cond)) {             \
+      ::t5::fail(__VA_ARGS__); \
+    }                          \
   } while (false)

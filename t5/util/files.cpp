@@ -1,10 +1,10 @@
 #include "t5/util/files.h"
 
+#include <unistd.h>
+
 #include <fstream>
 #include <sstream>
 #include <system_error>
-
-#include <unistd.h>
 
 #include "t5/util/error.h"
 

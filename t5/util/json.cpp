@@ -22,8 +22,7 @@ Json read_json_file(const std::string& path) { return parse_json(read_text_file(
 
 JsonFields::JsonFields(const Json& object, std::string where)
     : object_(object), where_(std::move(where)) {
-  T5_CHECK(object_.is_object(), "{}: expected a JSON object, got {}", where_,
-           object_.type_name());
+  T5_CHECK(object_.is_object(), "{}: expected a JSON object, got {}", where_, object_.type_name());
 }
 
 void JsonFields::ignore(std::initializer_list<const char*> keys) {

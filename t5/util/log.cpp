@@ -31,8 +31,7 @@ std::string iso_time_now() {
   return buffer;
 }
 
-void Logger::write(LogLevel level, const std::string& component,
-                   const std::string& message) const {
+void Logger::write(LogLevel level, const std::string& component, const std::string& message) const {
   if (rank_ != 0 || level < level_) return;
   std::string line =
       fmt::format("{} {} [{}] {}\n", iso_time_now(), level_name(level), component, message);

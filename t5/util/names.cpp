@@ -1,9 +1,9 @@
 #include "t5/util/names.h"
 
+#include <fmt/format.h>
+
 #include <algorithm>
 #include <utility>
-
-#include <fmt/format.h>
 
 namespace t5 {
 
@@ -24,8 +24,7 @@ size_t edit_distance(const std::string& a, const std::string& b) {
 }
 
 std::vector<std::string> nearest_names(const std::string& name,
-                                       const std::vector<std::string>& known,
-                                       size_t max_results) {
+                                       const std::vector<std::string>& known, size_t max_results) {
   std::vector<std::pair<size_t, std::string>> scored;
   for (const auto& candidate : known) {
     size_t distance = edit_distance(name, candidate);

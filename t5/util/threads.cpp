@@ -1,10 +1,10 @@
 #include "t5/util/threads.h"
 
+#include <torch/torch.h>
+
 #include <cstdlib>
 #include <string>
 #include <thread>
-
-#include <torch/torch.h>
 
 #include "t5/util/error.h"
 
@@ -22,8 +22,7 @@ int resolve_thread_count(int requested) {
       used = 0;
     }
     T5_CHECK(used == text.size() && value > 0,
-             "T5_THREADS: expected a positive integer, got '{}'; unset it to use every core",
-             text);
+             "T5_THREADS: expected a positive integer, got '{}'; unset it to use every core", text);
     return value;
   }
   unsigned cores = std::thread::hardware_concurrency();

@@ -1,6 +1,6 @@
-#include <catch2/catch.hpp>
-
 #include "t5/util/names.h"
+
+#include <catch2/catch.hpp>
 
 TEST_CASE("edit distance counts single-character edits", "[util]") {
   // Hand computed: kitten -> sitting is 3 edits (k->s, e->i, +g).
