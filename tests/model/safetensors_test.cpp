@@ -5,9 +5,9 @@
 #include <limits>
 #include <string>
 
-#include <catch2/catch.hpp>
 #include <stdlib.h>
 #include <torch/torch.h>
+#include <catch2/catch.hpp>
 
 #include "t5/model/safetensors.h"
 #include "t5/util/error.h"
