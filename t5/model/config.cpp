@@ -180,6 +180,32 @@ void ModelConfig::validate(const std::string& where) const {
   }
 }
 
+int64_t ModelConfig::parameter_count() const {
+  int64_t attention = 4 * d_model * num_heads * d_kv;
+  int64_t feed_forward = (is_gated() ? 3 : 2) * d_model * d_ff;
+  int64_t norm = d_model;
+  int64_t position_bias = relative_attention_num_buckets * num_heads;
+  int64_t self_block = attention + feed_forward + 2 * norm;
+  int64_t count = vocab_size * d_model;
+  if (!tie_word_embeddings) count += vocab_size * d_model;
+  switch (architecture) {
+    case Architecture::kEncoderDecoder:
+      count += num_layers * self_block + position_bias + norm;
+      count += decoder_layers() * (self_block + attention + norm) + position_bias + norm;
+      break;
+    case Architecture::kEncoderDecoderShared:
+      // The decoder adds only its cross-attention and that sublayer's norm.
+      count += num_layers * self_block + position_bias + norm;
+      count += decoder_layers() * (attention + norm);
+      break;
+    case Architecture::kDecoderOnly:
+    case Architecture::kPrefixLm:
+      count += decoder_layers() * self_block + position_bias + norm;
+      break;
+  }
+  return count;
+}
+
 ModelConfig ModelConfig::from_json(const Json& json, const std::string& where) {
   ModelConfig config;
   JsonFields fields(json, where);

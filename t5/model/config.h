@@ -73,6 +73,10 @@ struct ModelConfig {
     return num_decoder_layers > 0 ? num_decoder_layers : num_layers;
   }
 
+  // The number of distinct parameters a model of this config has (shared
+  // tensors counted once), computed without building it.
+  int64_t parameter_count() const;
+
   // Throws t5::Error naming the field when a value is out of range
   // (`where` is the file or preset the config came from).
   void validate(const std::string& where) const;

@@ -36,10 +36,33 @@ TEST_CASE("preset parameter counts equal Hugging Face's", "[model]") {
   };
   for (const auto& [preset, count] : expected) {
     INFO(preset);
-    auto config = t5::ModelConfig::preset(preset);
-    // Built on the meta-free CPU; the large preset takes ~3 GB briefly.
-    t5::T5Model model(config);
-    CHECK(model->parameter_count() == count);
+    CHECK(t5::ModelConfig::preset(preset).parameter_count() == count);
+  }
+  // The built modules agree with the count for the two small presets (the
+  // larger ones take gigabytes to build).
+  for (const char* preset : {"t5-small", "t5-v1_1-small"}) {
+    INFO(preset);
+    t5::T5Model model(t5::ModelConfig::preset(preset));
+    CHECK(model->parameter_count() == t5::ModelConfig::preset(preset).parameter_count());
+  }
+}
+
+TEST_CASE("the config's parameter count equals the built model's for every architecture",
+          "[model]") {
+  for (auto architecture :
+       {t5::Architecture::kEncoderDecoder, t5::Architecture::kEncoderDecoderShared,
+        t5::Architecture::kDecoderOnly, t5::Architecture::kPrefixLm}) {
+    for (bool tied : {true, false}) {
+      for (const char* ff : {"relu", "gated-gelu"}) {
+        auto config = tiny_config(architecture);
+        config.tie_word_embeddings = tied;
+        config.feed_forward_proj = ff;
+        if (architecture != t5::Architecture::kEncoderDecoderShared) config.num_decoder_layers = 3;
+        INFO(t5::architecture_name(architecture) << " tied " << tied << " " << ff);
+        t5::T5Model model(config);
+        CHECK(model->parameter_count() == config.parameter_count());
+      }
+    }
   }
 }
 
