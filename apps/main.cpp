@@ -33,7 +33,7 @@ int main(int argc, char** argv) {
     if (verbose) t5::default_logger().set_level(t5::LogLevel::kDebug);
   });
 
-
+  t5::apps::add_vocab_command(app);
 
   try {
     app.parse(argc, argv);
