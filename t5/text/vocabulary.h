@@ -35,6 +35,12 @@ int embedding_size(int vocab_size, int multiple = kEmbeddingMultiple);
 // ("<extra_id_0>walks") starts without one. Decoding stops at the first EOS
 // and reads any id outside [0, size()) as UNK.
 //
+// Limitation, kept for parity with T5: "<extra_id_i>" glued to the word
+// before it ("dog<extra_id_0>") is not a sentinel but spelled out piece by
+// piece ('<' as UNK), since the sentinel piece begins with the boundary.
+// Put a space before it; span corruption inserts sentinel ids directly and
+// is not affected.
+//
 // Copies share the loaded model; all methods are const and thread-safe.
 class SentencePieceVocabulary {
  public:

@@ -114,6 +114,14 @@ TEST_CASE("T5's vocabulary encodes text right after a sentinel without a word bo
     // "▁walks" is 10681, as in the documentation example above.
     CHECK(vocab.encode("<extra_id_0> walks") == Ids{32099, 10681});
   }
+  SECTION("a sentinel glued to the word before it is spelled out, as in T5") {
+    // The documented limitation of SentencePieceVocabulary; 1782 is "▁dog"
+    // (from the documentation example above).
+    Ids ids = vocab.encode("dog<extra_id_0>");
+    CHECK(ids.front() == 1782);
+    CHECK(std::count(ids.begin(), ids.end(), 32099) == 0);
+    CHECK(vocab.encode("dog <extra_id_0>") == Ids{1782, 32099});
+  }
 }
 
 TEST_CASE("T5's vocabulary maps characters it lacks to UNK", "[text]") {
