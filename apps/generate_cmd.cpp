@@ -4,11 +4,13 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 #include <sstream>
 
 #include "apps/commands.h"
 #include "t5/model/checkpoint.h"
 #include "t5/model/generate.h"
+#include "t5/text/vocabulary.h"
 #include "t5/util/error.h"
 #include "t5/util/json.h"
 
@@ -17,7 +19,9 @@ namespace {
 
 struct GenerateCommandOptions {
   std::string model;
+  std::string vocab;
   std::vector<std::string> ids;
+  std::vector<std::string> texts;
   bool json = false;
   std::string penalty = "power";
   GenerateOptions generate;
@@ -61,25 +65,57 @@ std::pair<torch::Tensor, torch::Tensor> batch_rows(const std::vector<std::vector
   return {ids, mask};
 }
 
+// The vocabulary for --text: --vocab, else the model folder's spiece.model.
+std::optional<SentencePieceVocabulary> find_vocabulary(const GenerateCommandOptions& options) {
+  std::filesystem::path path = options.vocab;
+  if (path.empty()) path = std::filesystem::path(options.model) / "spiece.model";
+  if (!options.vocab.empty() || std::filesystem::exists(path)) {
+    return SentencePieceVocabulary(path);
+  }
+  return std::nullopt;
+}
+
+std::vector<std::vector<int64_t>> input_rows(const GenerateCommandOptions& options,
+                                             const std::optional<SentencePieceVocabulary>& vocab,
+                                             int64_t vocab_size) {
+  T5_CHECK(options.ids.empty() != options.texts.empty(),
+           "generate: give the input with --ids \"5 17 9 1\" or --text \"...\" (not both)");
+  std::vector<std::vector<int64_t>> rows;
+  for (const auto& text : options.ids) rows.push_back(parse_ids(text, vocab_size));
+  for (const auto& text : options.texts) {
+    T5_CHECK(vocab.has_value(),
+             "generate: --text needs a vocabulary: put spiece.model in {} or pass --vocab FILE",
+             options.model);
+    auto ids = vocab->encode(text, Eos::kAppend);
+    rows.emplace_back(ids.begin(), ids.end());
+  }
+  return rows;
+}
+
 void run_generate(GenerateCommandOptions& options) {
   T5_CHECK(options.penalty == "power" || options.penalty == "gnmt",
            "--length-penalty-kind: expected power or gnmt, got '{}'", options.penalty);
   options.generate.length_penalty_kind =
       options.penalty == "gnmt" ? LengthPenalty::kGnmt : LengthPenalty::kPower;
   auto model = load_model(options.model);
-  T5_CHECK(!options.ids.empty(), "generate: give the input with --ids \"5 17 9 1\"");
-  std::vector<std::vector<int64_t>> rows;
-  for (const auto& text : options.ids) rows.push_back(parse_ids(text, model->config().vocab_size));
-  auto [ids, mask] = batch_rows(rows);
+  auto vocab = find_vocabulary(options);
+  auto [ids, mask] = batch_rows(input_rows(options, vocab, model->config().vocab_size));
 
   auto output = generate(*model, ids, mask, options.generate);
   for (int64_t i = 0; i < output.sequences.size(0); ++i) {
     auto row = output.sequences[i];
     std::vector<int64_t> tokens(row.data_ptr<int64_t>(), row.data_ptr<int64_t>() + row.numel());
     double score = output.scores[i].item<double>();
+    // Text output drops the decoder start token; decoding stops at EOS.
+    std::string text;
+    if (vocab) text = vocab->decode(std::vector<int>(tokens.begin() + 1, tokens.end()));
     if (options.json) {
-      int64_t source = i / options.generate.num_return_sequences;
-      print_json_line(Json{{"input", source}, {"ids", tokens}, {"score", score}}.dump());
+      Json line{
+          {"input", i / options.generate.num_return_sequences}, {"ids", tokens}, {"score", score}};
+      if (vocab) line["text"] = text;
+      print_json_line(line.dump());
+    } else if (vocab && !options.texts.empty()) {
+      std::cout << fmt::format("{}\t{:.6f}\n", text, score);
     } else {
       std::cout << fmt::format("{}\t{:.6f}\n", fmt::join(tokens, " "), score);
     }
@@ -98,6 +134,10 @@ void add_generate_command(CLI::App& app) {
       ->required();
   cmd->add_option("--ids", options->ids,
                   "input token ids, space-separated; repeat for a batch (e.g. --ids \"5 17 9 1\")");
+  cmd->add_option("--text", options->texts,
+                  "input text (needs spiece.model in the model folder or --vocab); repeat for a "
+                  "batch; prints the generated text");
+  cmd->add_option("--vocab", options->vocab, "SentencePiece model for --text and text output");
   cmd->add_option("--max-new-tokens", options->generate.max_new_tokens,
                   "tokens to generate at most (default 64)");
   cmd->add_option("--beams", options->generate.num_beams, "beam size; 1 = greedy (default 1)");

@@ -3,9 +3,11 @@
 
 #include <iostream>
 #include <memory>
+#include <optional>
 
 #include "apps/commands.h"
 #include "t5/model/checkpoint.h"
+#include "t5/text/vocabulary.h"
 #include "t5/util/error.h"
 #include "t5/util/log.h"
 
@@ -20,6 +22,7 @@ struct InfoOptions {
 
 struct InitOptions {
   std::string preset;
+  std::string vocab;
   std::string out;
   uint64_t seed = 0;
   bool write_aliases = false;
@@ -55,11 +58,22 @@ void run_info(const InfoOptions& options) {
 }
 
 void run_init(const InitOptions& options) {
-  T5Model model(ModelConfig::preset(options.preset));
+  auto config = ModelConfig::preset(options.preset);
+  std::optional<SentencePieceVocabulary> vocab;
+  if (!options.vocab.empty()) {
+    vocab.emplace(options.vocab);
+    config.vocab_size = embedding_size(vocab->size());
+  }
+  T5Model model(config);
   model->reset_parameters(options.seed);
   SaveOptions save;
   save.write_aliases = options.write_aliases;
   save_model(*model, options.out, save);
+  if (vocab) {
+    // The folder then holds all that `t5 generate --text` needs.
+    std::filesystem::copy_file(options.vocab, std::filesystem::path(options.out) / "spiece.model",
+                               std::filesystem::copy_options::overwrite_existing);
+  }
   default_logger().info("model", "wrote {} ({} parameters, seed {}) to {}", options.preset,
                         model->parameter_count(), options.seed, options.out);
 }
@@ -83,6 +97,8 @@ void add_model_command(CLI::App& app) {
   init->add_option("--preset", init_options->preset, "a preset: " + preset_list())->required();
   init->add_option("--out", init_options->out, "output folder")->required();
   init->add_option("--seed", init_options->seed, "initialisation seed (default 0)");
+  init->add_option("--vocab", init_options->vocab,
+                   "SentencePiece model: sizes the embedding to it and is copied into the folder");
   init->add_flag("--write-aliases", init_options->write_aliases,
                  "also store tied aliases (encoder/decoder.embed_tokens, lm_head) as copies");
   init->callback([init_options]() { run_init(*init_options); });

@@ -1,5 +1,3 @@
-#include <sys/wait.h>
-
 #include <catch2/catch.hpp>
 #include <cstdio>
 #include <cstdlib>
@@ -10,6 +8,7 @@
 #include <string>
 #include <vector>
 
+#include "tests/support/run_t5.h"
 #include "tests/support/temp_folder.h"
 #include "tests/support/tiny_corpus.h"
 
@@ -17,42 +16,9 @@ namespace {
 
 namespace fs = std::filesystem;
 
-struct Result {
-  int exit_code = -1;
-  std::string output;
-};
-
-// Which streams a run captures: stdout alone (for output that is parsed), or
-// stderr too (for error messages).
-enum class Capture { kStdout, kStdoutAndStderr };
-
-std::string t5_binary() {
-  if (const char* bin = std::getenv("T5_BIN")) return bin;
-  return T5_BINARY_DIR "/bin/t5";
-}
-
-std::string shell_quote(const std::string& word) {
-  std::string quoted = "'";
-  for (char c : word) quoted += c == '\'' ? std::string("'\\''") : std::string(1, c);
-  return quoted + "'";
-}
-
-// Runs the built `t5` with `args` through the shell.
-Result run_t5(const std::vector<std::string>& args, Capture capture = Capture::kStdout) {
-  std::string command = shell_quote(t5_binary());
-  for (const auto& arg : args) command += " " + shell_quote(arg);
-  command += capture == Capture::kStdout ? " 2>/dev/null" : " 2>&1";
-
-  Result result;
-  FILE* pipe = ::popen(command.c_str(), "r");
-  REQUIRE(pipe != nullptr);
-  char buffer[4096];
-  size_t n;
-  while ((n = std::fread(buffer, 1, sizeof(buffer), pipe)) > 0) result.output.append(buffer, n);
-  int status = ::pclose(pipe);
-  result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-  return result;
-}
+using t5::testing::Capture;
+using t5::testing::run_t5;
+using Result = t5::testing::CommandResult;
 
 std::optional<std::string> t5_vocabulary_file() {
   const char* data_dir = std::getenv("T5_DATA_DIR");

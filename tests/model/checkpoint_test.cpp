@@ -6,6 +6,7 @@
 #include "t5/util/error.h"
 #include "t5/util/files.h"
 #include "tests/model/fixtures.h"
+#include "tests/support/temp_folder.h"
 
 namespace {
 
@@ -41,7 +42,8 @@ TEST_CASE("a saved model loads back bitwise, with or without alias keys", "[mode
       INFO("tied " << tied << " aliases " << aliases);
       t5::T5Model model(small_config(tied));
       model->reset_parameters(9);
-      auto folder = t5::testing::make_temp_folder("t5-ckpt");
+      t5::testing::TempFolder temp("t5-ckpt");
+      const auto& folder = temp.path();
       t5::SaveOptions options;
       options.write_aliases = aliases;
       t5::save_model(*model, folder, options);
@@ -60,14 +62,14 @@ TEST_CASE("a saved model loads back bitwise, with or without alias keys", "[mode
         CHECK(torch::equal(original[i].second, reloaded[i].second));
       }
       CHECK(loaded->config().to_json() == model->config().to_json());
-      std::filesystem::remove_all(folder);
     }
   }
 }
 
 TEST_CASE("loading rejects missing, unexpected and misshapen tensors by name", "[model]") {
   t5::T5Model model(small_config(true));
-  auto folder = t5::testing::make_temp_folder("t5-ckpt-bad");
+  t5::testing::TempFolder temp("t5-ckpt-bad");
+  const auto& folder = temp.path();
   t5::save_model(*model, folder);
   auto file = folder / "model.safetensors";
 
@@ -119,7 +121,6 @@ TEST_CASE("loading rejects missing, unexpected and misshapen tensors by name", "
     t5::write_text_atomically(folder / "config.json", R"({"num_heads": 0})");
     CHECK_THROWS_WITH(t5::load_model(folder), Contains("'num_heads' must be a positive integer"));
   }
-  std::filesystem::remove_all(folder);
 }
 
 TEST_CASE("a released Hugging Face config.json reads with its bookkeeping fields", "[model]") {

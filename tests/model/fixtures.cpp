@@ -1,11 +1,7 @@
 #include "tests/model/fixtures.h"
 
-#include <unistd.h>
-
 #include <algorithm>
-#include <atomic>
 #include <cstdlib>
-#include <functional>
 
 namespace t5::testing {
 namespace {
@@ -57,15 +53,6 @@ double max_abs_diff_masked(const torch::Tensor& a, const torch::Tensor& b,
   while (diff.dim() > 2) diff = std::get<0>(diff.max(-1));
   auto selected = diff.masked_select(mask != 0);
   return selected.numel() == 0 ? 0.0 : selected.max().item<double>();
-}
-
-std::filesystem::path make_temp_folder(const std::string& stem) {
-  static std::atomic<int> counter{0};
-  auto path = std::filesystem::temp_directory_path() /
-              (stem + "-" + std::to_string(::getpid()) + "-" + std::to_string(counter++));
-  std::filesystem::remove_all(path);
-  std::filesystem::create_directories(path);
-  return path;
 }
 
 }  // namespace t5::testing

@@ -27,7 +27,4 @@ torch::Tensor tensor_from_json(const Json& json);
 double max_abs_diff_masked(const torch::Tensor& a, const torch::Tensor& b,
                            const torch::Tensor& mask);
 
-// A fresh temporary folder under the system's temp dir.
-std::filesystem::path make_temp_folder(const std::string& stem);
-
 }  // namespace t5::testing
