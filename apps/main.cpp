@@ -37,6 +37,7 @@ int main(int argc, char** argv) {
   t5::apps::add_model_command(app);
   t5::apps::add_generate_command(app);
   t5::apps::add_vocab_command(app);
+  t5::apps::add_score_command(app);
 
   try {
     app.parse(argc, argv);
