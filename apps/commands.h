@@ -8,6 +8,7 @@ namespace t5::apps {
 // The callbacks run after parsing, in the order CLI11 calls them.
 void add_model_command(CLI::App& app);
 void add_generate_command(CLI::App& app);
+void add_tasks_command(CLI::App& app);
 
 // Prints one JSON value on one line to stdout.
 void print_json_line(const std::string& json_text);

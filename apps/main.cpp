@@ -36,6 +36,7 @@ int main(int argc, char** argv) {
 
   t5::apps::add_model_command(app);
   t5::apps::add_generate_command(app);
+  t5::apps::add_tasks_command(app);
 
   try {
     app.parse(argc, argv);
