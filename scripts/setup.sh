@@ -8,7 +8,7 @@ packages=(
   build-essential cmake ninja-build pkg-config
   libtorch-dev libsentencepiece-dev sentencepiece
   nlohmann-json3-dev libfmt-dev libspdlog-dev libcli11-dev catch2
-  libopenblas0-openmp libgloo-dev clang-format
+  libopenblas0-openmp libgloo-dev clang-format zlib1g-dev
 )
 
 missing=()
