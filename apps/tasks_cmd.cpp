@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "apps/commands.h"
+#include "t5/tasks/metrics.h"
 #include "t5/tasks/registry.h"
 #include "t5/tasks/text_ops.h"
 #include "t5/util/error.h"
@@ -35,11 +36,16 @@ struct Catalogue {
 };
 
 // The built-in specs, then the user's folders (--tasks-dir or T5_TASKS_PATH).
+// Every metric a spec names must be a known metric.
 std::unique_ptr<Catalogue> load_catalogue(const std::string& tasks_dir) {
   auto catalogue = std::make_unique<Catalogue>();
-  register_builtin_tasks(catalogue->tasks, catalogue->mixtures);
+  MetricRegistry metrics;
+  register_builtin_metrics(metrics);
+  TaskLoadOptions options;
+  options.check_metric = metric_name_check(metrics.names());
+  register_builtin_tasks(catalogue->tasks, catalogue->mixtures, options);
   auto folders = user_task_dirs(tasks_dir);
-  if (!folders.empty()) load_task_folders(folders, catalogue->tasks, catalogue->mixtures);
+  if (!folders.empty()) load_task_folders(folders, catalogue->tasks, catalogue->mixtures, options);
   return catalogue;
 }
 

@@ -84,7 +84,7 @@ TEST_CASE("task registry holds every built-in task and both mixtures", "[tasks][
   CHECK(stsb.lengths.inputs == 512);
   CHECK(stsb.lengths.targets == 84);
   CHECK(builtin_tasks().get("squad_v1").spec().lengths.targets == 97);
-  CHECK(builtin_tasks().get("super_glue_cb").spec().metrics[0].options["num_classes"] == 3);
+  CHECK(builtin_tasks().get("super_glue_cb").spec().metrics[0].options.at("labels").size() == 3);
 }
 
 TEST_CASE("task registry misses name the nearest known names", "[tasks][registry]") {
