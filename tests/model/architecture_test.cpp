@@ -3,21 +3,12 @@
 #include <catch2/catch.hpp>
 
 #include "t5/model/t5_model.h"
+#include "tests/support/tiny_model.h"
 
 namespace {
 
 t5::ModelConfig tiny_config(t5::Architecture architecture) {
-  t5::ModelConfig config;
-  config.vocab_size = 64;
-  config.d_model = 16;
-  config.d_kv = 4;
-  config.d_ff = 32;
-  config.num_heads = 2;
-  config.num_layers = 2;
-  config.num_decoder_layers = 2;
-  config.dropout_rate = 0.0;
-  config.architecture = architecture;
-  return config;
+  return t5::testing::tiny_model_config(architecture);
 }
 
 torch::Tensor random_ids(int64_t batch, int64_t length, uint64_t seed) {

@@ -3,27 +3,9 @@
 #include <catch2/catch.hpp>
 
 #include "t5/util/error.h"
+#include "tests/support/tiny_model.h"
 
-namespace {
-
-t5::T5Model tiny_model(t5::Architecture architecture, uint64_t seed) {
-  t5::ModelConfig config;
-  config.vocab_size = 50;
-  config.d_model = 16;
-  config.d_kv = 4;
-  config.d_ff = 32;
-  config.num_heads = 2;
-  config.num_layers = 2;
-  config.num_decoder_layers = 2;
-  config.dropout_rate = 0.0;
-  config.architecture = architecture;
-  t5::T5Model model(config);
-  model->reset_parameters(seed);
-  model->eval();
-  return model;
-}
-
-}  // namespace
+using t5::testing::tiny_model;
 
 TEST_CASE("sampling is reproducible by seed and top-k 1 equals greedy", "[model]") {
   auto model = tiny_model(t5::Architecture::kEncoderDecoder, 1);

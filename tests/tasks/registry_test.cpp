@@ -4,11 +4,16 @@
 #include <cstdlib>
 
 #include "t5/tasks/text_ops.h"
+#include "tests/support/scoped_env.h"
 #include "tests/tasks/task_test_util.h"
 
 using t5::Json;
 using t5::testing::builtin_tasks;
 using t5::testing::TempDir;
+
+using t5::testing::ScopedEnv;
+
+#include "tests/support/scoped_env.h"
 
 namespace {
 
@@ -40,26 +45,6 @@ t5::Task make_task(const Json& spec) {
   static const t5::Processors processors = t5::Processors::builtin();
   return t5::Task(t5::TaskSpec::from_json(spec, "movie_sentiment.json"), processors);
 }
-
-// Sets an environment variable for one scope.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
 
 }  // namespace
 

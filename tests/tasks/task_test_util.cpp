@@ -10,20 +10,8 @@
 
 namespace t5::testing {
 
-TempDir::TempDir() {
-  std::string pattern = (std::filesystem::temp_directory_path() / "t5_tasks_XXXXXX").string();
-  char* made = ::mkdtemp(pattern.data());
-  T5_CHECK(made != nullptr, "cannot create a temporary folder from {}", pattern);
-  path_ = made;
-}
-
-TempDir::~TempDir() {
-  std::error_code ignored;
-  std::filesystem::remove_all(path_, ignored);
-}
-
 std::filesystem::path TempDir::write(const std::string& name, const std::string& bytes) const {
-  std::filesystem::path file = path_ / name;
+  std::filesystem::path file = path() / name;
   std::filesystem::create_directories(file.parent_path());
   std::ofstream out(file, std::ios::binary);
   out.write(bytes.data(), static_cast<std::streamsize>(bytes.size()));
@@ -32,7 +20,7 @@ std::filesystem::path TempDir::write(const std::string& name, const std::string&
 }
 
 std::filesystem::path TempDir::write_gz(const std::string& name, const std::string& bytes) const {
-  std::filesystem::path file = path_ / name;
+  std::filesystem::path file = path() / name;
   std::filesystem::create_directories(file.parent_path());
   gzFile gz = gzopen(file.string().c_str(), "wb");
   T5_CHECK(gz != nullptr, "cannot write {}", file.string());

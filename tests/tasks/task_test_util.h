@@ -7,27 +7,19 @@
 
 #include "t5/tasks/registry.h"
 #include "t5/tasks/sources.h"
+#include "tests/support/temp_folder.h"
 
 namespace t5::testing {
 
-// A fresh folder under the system temporary folder, removed with its
-// contents when the object goes.
-class TempDir {
+// A temporary folder (see TempFolder) with helpers to write test files.
+class TempDir : public TempFolder {
  public:
-  TempDir();
-  ~TempDir();
-  TempDir(const TempDir&) = delete;
-  TempDir& operator=(const TempDir&) = delete;
-
-  const std::filesystem::path& path() const { return path_; }
+  TempDir() : TempFolder("t5-tasks") {}
 
   // Writes `bytes` to `name` (sub-folders are created) and returns the path.
   std::filesystem::path write(const std::string& name, const std::string& bytes) const;
   // Same, gzip-compressed.
   std::filesystem::path write_gz(const std::string& name, const std::string& bytes) const;
-
- private:
-  std::filesystem::path path_;
 };
 
 // Reads every record under `policy`; `stats` receives the counts.

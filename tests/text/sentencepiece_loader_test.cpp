@@ -6,31 +6,9 @@
 #include <string>
 
 #include "t5/util/error.h"
+#include "tests/support/scoped_env.h"
 
-namespace {
-
-// Sets an environment variable for one scope and restores it afterwards, so
-// tests run in one process do not leak settings into each other.
-class ScopedEnv {
- public:
-  ScopedEnv(const char* name, const std::string& value) : name_(name) {
-    if (const char* old = std::getenv(name)) old_ = old;
-    ::setenv(name, value.c_str(), 1);
-  }
-  ~ScopedEnv() {
-    if (old_) {
-      ::setenv(name_, old_->c_str(), 1);
-    } else {
-      ::unsetenv(name_);
-    }
-  }
-
- private:
-  const char* name_;
-  std::optional<std::string> old_;
-};
-
-}  // namespace
+using t5::testing::ScopedEnv;
 
 TEST_CASE("the SentencePiece shim is found in the build without any setting", "[text]") {
   ScopedEnv unset(t5::kSentencePieceShimVariable, "");

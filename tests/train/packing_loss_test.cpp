@@ -4,6 +4,7 @@
 #include "t5/objectives/registry.h"
 #include "t5/train/feature_converter.h"
 #include "tests/objectives/fixtures.h"
+#include "tests/support/tiny_model.h"
 
 namespace {
 
@@ -16,20 +17,7 @@ t5::SpecialIds tiny_ids() {
 }
 
 t5::T5Model tiny_model(t5::Architecture architecture) {
-  t5::ModelConfig config;
-  config.vocab_size = 64;
-  config.d_model = 16;
-  config.d_kv = 4;
-  config.d_ff = 32;
-  config.num_heads = 2;
-  config.num_layers = 2;
-  config.num_decoder_layers = 2;
-  config.dropout_rate = 0.0;
-  config.architecture = architecture;
-  t5::T5Model model(config);
-  model->reset_parameters(13);
-  model->eval();
-  return model;
+  return t5::testing::tiny_model(architecture, /*seed=*/13);
 }
 
 // Examples of `objective` on random texts of 3 to 20 tokens.
