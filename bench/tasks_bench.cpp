@@ -1,10 +1,12 @@
 // Task benchmark (not run by CI): how fast a split is read and formatted
-// into inputs/targets text (no tokenisation), in examples per second.
+// into inputs/targets text, and then also tokenised with T5's vocabulary
+// (inputs and targets, EOS appended), in examples per second.
 //
 //   build/bin/tasks_bench [--data-dir DIR] [--task glue_sst2] [--split train] [--repeat 3]
 //
-// The data root defaults to T5_DATA_DIR. Each pass streams the whole split
-// from disk; the best and the mean pass are reported.
+// The data root defaults to T5_DATA_DIR; the vocabulary is t5/spiece.model
+// under it. Each pass streams the whole split from disk; the best and the
+// mean pass are reported for each mode.
 #include <algorithm>
 #include <chrono>
 #include <cstdio>
@@ -12,6 +14,7 @@
 #include <string>
 
 #include "t5/tasks/registry.h"
+#include "t5/text/vocabulary.h"
 
 namespace {
 
@@ -56,29 +59,36 @@ int main(int argc, char** argv) {
     t5::DataOptions data;
     data.data_dir = t5::resolve_data_dir(options.data_dir);
 
-    double best = 0;
-    double total_seconds = 0;
-    int64_t examples = 0;
-    size_t bytes = 0;
-    for (int pass = 0; pass < options.repeat; ++pass) {
-      auto start = std::chrono::steady_clock::now();
-      t5::ExampleReader reader = task.read(options.split, data);
-      t5::Example example;
-      examples = 0;
-      bytes = 0;
-      while (reader.next(example)) {
-        ++examples;
-        bytes += example.inputs.size() + example.targets.size();
+    t5::SentencePieceVocabulary vocab(data.data_dir / "t5" / "spiece.model");
+    for (bool tokenise : {false, true}) {
+      double best = 0;
+      double total_seconds = 0;
+      int64_t examples = 0;
+      int64_t tokens = 0;
+      for (int pass = 0; pass < options.repeat; ++pass) {
+        auto start = std::chrono::steady_clock::now();
+        t5::ExampleReader reader = task.read(options.split, data);
+        t5::Example example;
+        examples = 0;
+        tokens = 0;
+        while (reader.next(example)) {
+          ++examples;
+          if (tokenise) {
+            tokens += vocab.encode(example.inputs, t5::Eos::kAppend).size();
+            tokens += vocab.encode(example.targets, t5::Eos::kAppend).size();
+          }
+        }
+        double seconds =
+            std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
+        total_seconds += seconds;
+        best = std::max(best, examples / seconds);
       }
-      double seconds =
-          std::chrono::duration<double>(std::chrono::steady_clock::now() - start).count();
-      total_seconds += seconds;
-      best = std::max(best, examples / seconds);
+      std::printf("%s/%s %s: %lld examples%s; examples/s best %.0f, mean %.0f over %d passes\n",
+                  options.task.c_str(), options.split.c_str(),
+                  tokenise ? "formatted+tokenised" : "formatted", static_cast<long long>(examples),
+                  tokenise ? (", " + std::to_string(tokens) + " tokens").c_str() : "", best,
+                  examples * options.repeat / total_seconds, options.repeat);
     }
-    std::printf("%s/%s: %lld examples, %.1f MB of text per pass\n", options.task.c_str(),
-                options.split.c_str(), static_cast<long long>(examples), bytes / 1e6);
-    std::printf("examples/s: best %.0f, mean %.0f over %d passes\n", best,
-                examples * options.repeat / total_seconds, options.repeat);
   } catch (const std::exception& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;
