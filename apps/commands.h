@@ -11,6 +11,7 @@ void add_generate_command(CLI::App& app);
 void add_vocab_command(CLI::App& app);
 void add_score_command(CLI::App& app);
 void add_tasks_command(CLI::App& app);
+void add_corrupt_command(CLI::App& app);
 
 // Prints one JSON value on one line to stdout.
 void print_json_line(const std::string& json_text);

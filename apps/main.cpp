@@ -39,6 +39,7 @@ int main(int argc, char** argv) {
   t5::apps::add_vocab_command(app);
   t5::apps::add_score_command(app);
   t5::apps::add_tasks_command(app);
+  t5::apps::add_corrupt_command(app);
 
   try {
     app.parse(argc, argv);
