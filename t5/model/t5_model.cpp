@@ -120,15 +120,29 @@ T5ModelImpl::T5ModelImpl(ModelConfig config) : config_(std::move(config)) {
 
 StackOutputs T5ModelImpl::encode(const torch::Tensor& input_ids,
                                  const torch::Tensor& attention_mask, bool output_hidden_states) {
+  ModelInputs inputs;
+  inputs.input_ids = input_ids;
+  inputs.attention_mask = attention_mask;
+  inputs.output_hidden_states = output_hidden_states;
+  return run_encoder(inputs);
+}
+
+StackOutputs T5ModelImpl::run_encoder(const ModelInputs& inputs) {
   TORCH_CHECK(encoder, "encode: the ", architecture_name(config_.architecture),
               " architecture has no encoder");
-  auto valid = attention_mask.defined() ? attention_mask : ones_like_ids(input_ids);
+  TORCH_CHECK(inputs.input_ids.defined(), "forward: input_ids are required by the ",
+              architecture_name(config_.architecture), " architecture");
+  const auto& ids = inputs.input_ids;
+  auto valid = inputs.attention_mask.defined() ? inputs.attention_mask : ones_like_ids(ids);
   StackInputs stack;
-  stack.input_ids = input_ids;
-  stack.query_positions = default_positions(input_ids.size(1), input_ids.device());
+  stack.input_ids = ids;
+  stack.query_positions = inputs.encoder_positions.defined()
+                              ? inputs.encoder_positions
+                              : default_positions(ids.size(1), ids.device());
   stack.key_positions = stack.query_positions;
-  stack.self_mask = padding_and_segment_mask(valid, {}, {}, input_ids.size(1));
-  stack.output_hidden_states = output_hidden_states;
+  stack.self_mask = padding_and_segment_mask(valid, inputs.encoder_segment_ids,
+                                             inputs.encoder_segment_ids, ids.size(1));
+  stack.output_hidden_states = inputs.output_hidden_states;
   return encoder->forward(stack);
 }
 
@@ -138,20 +152,7 @@ ModelOutputs T5ModelImpl::forward(const ModelInputs& inputs) {
   // Encoder (encoder-decoder architectures), honouring packed segments.
   StackOutputs encoded;
   if (encoder) {
-    TORCH_CHECK(inputs.input_ids.defined(), "forward: input_ids are required by the ",
-                architecture_name(config_.architecture), " architecture");
-    const auto& ids = inputs.input_ids;
-    auto valid = inputs.attention_mask.defined() ? inputs.attention_mask : ones_like_ids(ids);
-    StackInputs stack;
-    stack.input_ids = ids;
-    stack.query_positions = inputs.encoder_positions.defined()
-                                ? inputs.encoder_positions
-                                : default_positions(ids.size(1), ids.device());
-    stack.key_positions = stack.query_positions;
-    stack.self_mask = padding_and_segment_mask(valid, inputs.encoder_segment_ids,
-                                               inputs.encoder_segment_ids, ids.size(1));
-    stack.output_hidden_states = inputs.output_hidden_states;
-    encoded = encoder->forward(stack);
+    encoded = run_encoder(inputs);
     outputs.encoder_last_hidden_state = encoded.hidden;
     outputs.encoder_hidden_states = encoded.hidden_states;
   }

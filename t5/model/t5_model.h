@@ -121,6 +121,8 @@ class T5ModelImpl : public torch::nn::Module {
   torch::nn::Linear lm_head{nullptr};
 
  private:
+  // The encoder over packed or plain rows (segments and positions optional).
+  StackOutputs run_encoder(const ModelInputs& inputs);
   torch::Tensor run_decoder(const ModelInputs& inputs, const StackOutputs* encoded,
                             ModelOutputs& outputs);
 

@@ -6,20 +6,11 @@
 
 #include "t5/train/checkpoint_state.h"
 #include "tests/support/temp_folder.h"
+#include "tests/support/tiny_model.h"
 
 namespace {
 
-t5::ModelConfig tiny_config() {
-  t5::ModelConfig config;
-  config.vocab_size = 24;
-  config.d_model = 8;
-  config.d_kv = 4;
-  config.d_ff = 16;
-  config.num_heads = 2;
-  config.num_layers = 1;
-  config.num_decoder_layers = 1;
-  return config;
-}
+t5::ModelConfig tiny_config() { return t5::testing::tiny_model_config(); }
 
 }  // namespace
 

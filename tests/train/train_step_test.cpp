@@ -6,21 +6,11 @@
 #include <ATen/autocast_mode.h>
 
 #include "t5/train/train_step.h"
+#include "tests/support/tiny_model.h"
 
 namespace {
 
-t5::ModelConfig tiny_config() {
-  t5::ModelConfig config;
-  config.vocab_size = 40;
-  config.d_model = 16;
-  config.d_kv = 4;
-  config.d_ff = 32;
-  config.num_heads = 2;
-  config.num_layers = 2;
-  config.num_decoder_layers = 2;
-  config.dropout_rate = 0.0;
-  return config;
-}
+t5::ModelConfig tiny_config() { return t5::testing::tiny_model_config(); }
 
 t5::ModelInputs rows(const torch::Tensor& inputs, const torch::Tensor& labels) {
   t5::ModelInputs batch;
