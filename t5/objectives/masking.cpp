@@ -20,6 +20,15 @@ std::vector<int64_t> with_eos(const std::vector<int64_t>& tokens, int64_t eos) {
   return feature;
 }
 
+// The "mask_token" option (an id or a piece such as "<extra_id_0>") as
+// text; `current` when the key is absent.
+std::string read_mask_token(JsonFields& fields, const std::string& current,
+                            const std::string& where) {
+  Json mask_token = current;
+  fields.get("mask_token", mask_token);
+  return token_text(mask_token, where + ": mask_token");
+}
+
 }  // namespace
 
 BertStyleOptions BertStyleOptions::from_json(const Json& json, const std::string& where) {
@@ -29,9 +38,7 @@ BertStyleOptions BertStyleOptions::from_json(const Json& json, const std::string
   fields.get("noise_density", options.noise_density);
   fields.get("mask_fraction", options.mask_fraction);
   fields.get("random_fraction", options.random_fraction);
-  Json mask_token = options.mask_token;
-  fields.get("mask_token", mask_token);
-  options.mask_token = token_text(mask_token, where + ": mask_token");
+  options.mask_token = read_mask_token(fields, options.mask_token, where);
   fields.finish();
   options.validate(where);
   return options;
@@ -102,9 +109,7 @@ MassStyleOptions MassStyleOptions::from_json(const Json& json, const std::string
   fields.ignore({"name"});
   fields.get("noise_density", options.noise_density);
   fields.get("mean_noise_span_length", options.mean_noise_span_length);
-  Json mask_token = options.mask_token;
-  fields.get("mask_token", mask_token);
-  options.mask_token = token_text(mask_token, where + ": mask_token");
+  options.mask_token = read_mask_token(fields, options.mask_token, where);
   fields.finish();
   options.validate(where);
   return options;
