@@ -45,16 +45,6 @@ Json objective_spec(const CorruptOptions& options) {
   return spec;
 }
 
-SpecialIds special_ids(const SentencePieceVocabulary& vocab) {
-  SpecialIds ids;
-  ids.pad = vocab.pad_id();
-  ids.eos = vocab.eos_id();
-  ids.unk = vocab.unk_id();
-  ids.vocab_size = vocab.base_size();
-  ids.extra_ids = vocab.extra_ids();
-  return ids;
-}
-
 // The texts to corrupt: --text, the lines of --text-file, or a task's
 // examples (their inputs, or their targets when inputs are empty).
 std::vector<std::string> source_texts(const CorruptOptions& options) {
@@ -95,7 +85,7 @@ void run_corrupt(const CorruptOptions& options) {
   ObjectiveRegistry registry;
   register_builtin_objectives(registry);
   ObjectiveContext context;
-  context.ids = special_ids(vocab);
+  context.ids = special_ids_of(vocab);
   context.where = "--objective " + options.objective;
   auto objective = registry.create(objective_spec(options), context);
   Rng rng(options.seed);

@@ -81,4 +81,14 @@ std::string token_text(const Json& value, const std::string& where) {
   fail("{}: expected a token id or \"<extra_id_N>\", got {}", where, value.dump());
 }
 
+SpecialIds special_ids_of(const SentencePieceVocabulary& vocabulary) {
+  SpecialIds ids;
+  ids.pad = vocabulary.pad_id();
+  ids.eos = vocabulary.eos_id();
+  ids.unk = vocabulary.unk_id();
+  ids.vocab_size = vocabulary.base_size();
+  ids.extra_ids = vocabulary.extra_ids();
+  return ids;
+}
+
 }  // namespace t5

@@ -3,6 +3,7 @@
 #include <cstdint>
 #include <string>
 
+#include "t5/text/vocabulary.h"
 #include "t5/util/json.h"
 
 namespace t5 {
@@ -56,5 +57,9 @@ int64_t resolve_token(const Json& value, const SpecialIds& ids, const std::strin
 // The text of a token option as written in JSON: a string as it is, an
 // integer id as its digits. Throws t5::Error naming `where` otherwise.
 std::string token_text(const Json& value, const std::string& where);
+
+// The ids of a SentencePiece vocabulary (its specials, base size and
+// sentinels).
+SpecialIds special_ids_of(const SentencePieceVocabulary& vocabulary);
 
 }  // namespace t5
