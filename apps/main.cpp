@@ -40,11 +40,14 @@ int main(int argc, char** argv) {
   t5::apps::add_score_command(app);
   t5::apps::add_tasks_command(app);
   t5::apps::add_corrupt_command(app);
+  t5::apps::add_train_commands(app);
 
   try {
     app.parse(argc, argv);
   } catch (const CLI::ParseError& e) {
     return app.exit(e);
+  } catch (const t5::apps::ExitCode& e) {
+    return e.code;
   } catch (const t5::Error& e) {
     std::fprintf(stderr, "error: %s\n", e.what());
     return 1;

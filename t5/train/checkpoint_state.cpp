@@ -33,9 +33,13 @@ void restore_from(const fs::path& folder, T5ModelImpl& model, Optimizer& optimiz
 
 }  // namespace
 
+fs::path checkpoint_folder(const fs::path& checkpoints_dir, int64_t step) {
+  return checkpoints_dir / fmt::format("{}{:09d}", kPrefix, step);
+}
+
 fs::path save_checkpoint(const fs::path& checkpoints_dir, const T5ModelImpl& model,
                          const Optimizer& optimizer, const TrainingState& state) {
-  auto final_path = checkpoints_dir / fmt::format("{}{:09d}", kPrefix, state.step);
+  auto final_path = checkpoint_folder(checkpoints_dir, state.step);
   auto temporary = checkpoints_dir / fmt::format(".tmp-{}-{}", state.step, ::getpid());
   fs::remove_all(temporary);
   fs::create_directories(temporary);

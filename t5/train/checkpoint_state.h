@@ -28,7 +28,11 @@ struct TrainingState {
   Json extra;
 };
 
-// Saves model, optimizer and state under `checkpoints_dir`/step_<step>.
+// The folder of the checkpoint of `step`: `checkpoints_dir`/step_<step, 9
+// digits>.
+std::filesystem::path checkpoint_folder(const std::filesystem::path& checkpoints_dir, int64_t step);
+
+// Saves model, optimizer and state in checkpoint_folder(..., state.step).
 std::filesystem::path save_checkpoint(const std::filesystem::path& checkpoints_dir,
                                       const T5ModelImpl& model, const Optimizer& optimizer,
                                       const TrainingState& state);

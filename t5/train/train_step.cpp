@@ -3,6 +3,8 @@
 #include <ATen/autocast_mode.h>
 #include <torch/torch.h>
 
+#include <cmath>
+
 #include "t5/util/error.h"
 
 namespace t5 {
@@ -80,9 +82,14 @@ StepResult train_step(T5ModelImpl& model, Optimizer& optimizer,
   // Clip, then update.
   auto parameters = model.unique_named_parameters();
   result.grad_norm = clip_grad_norm(parameters, options.max_grad_norm);
-  optimizer.step(learning_rate);
   result.loss = cross_entropy / denominator;
   result.total_loss = total / denominator;
+  if (!std::isfinite(result.total_loss) || !std::isfinite(result.grad_norm)) {
+    result.non_finite = true;
+    optimizer.zero_grad();
+    return result;
+  }
+  optimizer.step(learning_rate);
   return result;
 }
 

@@ -52,12 +52,16 @@ struct StepResult {
   double grad_norm = 0.0;
   /// Weighted target tokens in the step.
   double target_tokens = 0.0;
+  /// The loss or the gradient norm was NaN or infinite: the parameters and
+  /// the optimizer were left as they were, the gradients zeroed.
+  bool non_finite = false;
 };
 
 // One optimizer step over micro-batches whose gradients are accumulated:
 // each micro-batch's summed loss is divided by the weight of all of them, so
 // k micro-batches give the gradient of one k-times batch. The model must be
-// in train mode for dropout.
+// in train mode for dropout. A NaN or infinite loss or gradient takes no
+// step (see StepResult::non_finite); the caller stops or skips the batch.
 StepResult train_step(T5ModelImpl& model, Optimizer& optimizer,
                       const std::vector<ModelInputs>& micro_batches, double learning_rate,
                       const StepOptions& options);
