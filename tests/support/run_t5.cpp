@@ -4,7 +4,9 @@
 #include <cstdlib>
 #include <stdexcept>
 
+#include <fcntl.h>
 #include <sys/wait.h>
+#include <unistd.h>
 
 namespace t5::testing {
 namespace {
@@ -36,6 +38,27 @@ CommandResult run_t5(const std::vector<std::string>& args, Capture capture) {
   int status = ::pclose(pipe);
   result.exit_code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
   return result;
+}
+
+int start_t5(const std::vector<std::string>& args, const std::string& log_file) {
+  std::string binary = t5_binary();
+  std::vector<char*> argv;
+  argv.push_back(binary.data());
+  std::vector<std::string> copies = args;
+  for (auto& arg : copies) argv.push_back(arg.data());
+  argv.push_back(nullptr);
+  pid_t pid = ::fork();
+  if (pid < 0) throw std::runtime_error("fork failed");
+  if (pid == 0) {
+    int fd = ::open(log_file.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      ::dup2(fd, 1);
+      ::dup2(fd, 2);
+    }
+    ::execv(binary.c_str(), argv.data());
+    ::_exit(127);
+  }
+  return pid;
 }
 
 }  // namespace t5::testing

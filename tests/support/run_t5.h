@@ -21,4 +21,8 @@ std::string t5_binary();
 // Runs the built `t5` with `args` (each quoted for the shell).
 CommandResult run_t5(const std::vector<std::string>& args, Capture capture = Capture::kStdout);
 
+// Starts the built `t5` with `args` in the background, stdout and stderr
+// going to `log_file`; returns its process id (wait for it with waitpid).
+int start_t5(const std::vector<std::string>& args, const std::string& log_file);
+
 }  // namespace t5::testing
