@@ -8,6 +8,7 @@
 // FLOPs are counted analytically: 2 per multiply-add of every linear layer,
 // of the attention scores and of the weighted values, and of the output
 // layer; a training step counts 3x the forward pass (backward ~ 2x).
+// Training runs in float32 and in bfloat16 autocast on the same config.
 #include <ATen/CPUGeneratorImpl.h>
 #include <torch/torch.h>
 
@@ -17,6 +18,8 @@
 
 #include "t5/model/generate.h"
 #include "t5/model/t5_model.h"
+#include "t5/train/train_step.h"
+#include "t5/util/cpu.h"
 #include "t5/util/threads.h"
 
 namespace {
@@ -101,38 +104,38 @@ int main(int argc, char** argv) {
               (long long)options.targets, (long long)model->parameter_count());
   std::printf("matmul_peak_fp32_gflops=%.1f (2048^3 sgemm)\n", peak);
 
-  // Training step: forward, backward, AdamW update.
+  // Training steps as the trainer takes them (forward, backward, Adafactor),
+  // in float32 and in bfloat16 autocast, on the same batch.
   auto generator = at::make_generator<at::CPUGeneratorImpl>(1);
   int64_t vocab = std::min<int64_t>(config.vocab_size, 32000);
   t5::ModelInputs batch;
   batch.input_ids = torch::randint(2, vocab, {options.batch, options.inputs}, generator);
   batch.labels = torch::randint(2, vocab, {options.batch, options.targets}, generator);
-  std::vector<torch::Tensor> parameters;
-  for (auto& entry : model->unique_named_parameters()) parameters.push_back(entry.second);
-  torch::optim::AdamW optimizer(parameters, torch::optim::AdamWOptions(1e-4));
+  t5::Optimizer optimizer(t5::OptimizerOptions{}, model->unique_named_parameters());
   model->train();
-  auto step = [&]() {
-    optimizer.zero_grad();
-    auto loss = model->forward(batch).loss;
-    loss.backward();
-    optimizer.step();
-  };
-  step();  // warm-up
-  auto start = std::chrono::steady_clock::now();
-  for (int64_t i = 0; i < options.steps; ++i) step();
-  double per_step = seconds_since(start) / options.steps;
   double tokens = static_cast<double>(options.batch * (options.inputs + options.targets));
   double train_flops = 3.0 * options.batch * forward_flops(config, options.inputs, options.targets);
-  std::printf("train_step_s=%.3f train_tokens_per_s=%.0f train_gflops=%.1f (%.0f%% of peak)\n",
-              per_step, tokens / per_step, train_flops / per_step / 1e9,
-              100.0 * train_flops / per_step / 1e9 / peak);
+  std::printf("cpu_has_fast_bfloat16=%s\n", t5::cpu_has_fast_bfloat16() ? "yes" : "no");
+  for (auto precision : {t5::Precision::kFloat32, t5::Precision::kBFloat16}) {
+    t5::StepOptions step_options;
+    step_options.precision = precision;
+    auto step = [&]() { t5::train_step(*model, optimizer, {batch}, 1e-3, step_options); };
+    step();  // warm-up
+    auto start = std::chrono::steady_clock::now();
+    for (int64_t i = 0; i < options.steps; ++i) step();
+    double per_step = seconds_since(start) / options.steps;
+    std::printf(
+        "train precision=%s step_s=%.3f tokens_per_s=%.0f gflops=%.1f (%.0f%% of fp32 peak)\n",
+        t5::precision_name(precision).c_str(), per_step, tokens / per_step,
+        train_flops / per_step / 1e9, 100.0 * train_flops / per_step / 1e9 / peak);
+  }
 
   // Greedy decoding with the cache, the full target length.
   model->eval();
   t5::GenerateOptions generate;
   generate.max_new_tokens = options.targets;
   generate.eos_token_id = config.vocab_size - 1;  // never a real token: decode the full length
-  start = std::chrono::steady_clock::now();
+  auto start = std::chrono::steady_clock::now();
   auto output = t5::generate(*model, batch.input_ids, {}, generate);
   double decode_s = seconds_since(start);
   double generated = static_cast<double>(output.sequences.size(0) * (output.sequences.size(1) - 1));

@@ -118,7 +118,6 @@ StageSection StageSection::from_json(const Json& json, const std::string& where,
     if (section.objective.is_null()) section.objective = "span_corruption";
     if (section.corpus.empty()) section.corpus = "c4";
     if (section.inputs_length == 0) section.inputs_length = 512;
-    if (section.targets_length == 0) section.targets_length = 114;
   } else {
     T5_CHECK(section.objective.is_null() && section.corpus.empty(),
              "{}: keys 'objective' and 'corpus' belong in 'pretrain'", where);

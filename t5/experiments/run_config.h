@@ -53,8 +53,10 @@ struct StageSection {
   /// pretraining (the no-pretraining baseline).
   Json objective;
   std::string split = "train";
-  /// Token budgets of a row; 0 = the task's own lengths (fine-tuning) or
-  /// 512 / 114 (pretraining, the paper's).
+  /// Token budgets of a row. Fine-tuning: 0 = the task's own lengths.
+  /// Pretraining: inputs 0 = 512 (the paper's); targets 0 = what the
+  /// objective plans for the inputs (span corruption at 512: 115 with its
+  /// final sentinel), or the inputs length when it plans none.
   int64_t inputs_length = 0;
   int64_t targets_length = 0;
   /// Rows per micro-batch; or, when batch_tokens > 0, batch_tokens / the

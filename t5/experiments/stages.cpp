@@ -236,9 +236,12 @@ TrainResult run_pretraining(const RunConfig& config, const RunContext& context,
   }
 
   const StageSection& stage = config.pretrain;
+  int64_t targets_length = stage.targets_length;
+  if (targets_length == 0) targets_length = objective->output_lengths().targets;
+  if (targets_length == 0) targets_length = stage.inputs_length;
   Loader loader(context.tasks, context.mixtures, vocabulary, {stage.corpus, objective.get()},
                 loader_options(stage, model->config(), config.seed, stage.inputs_length,
-                               stage.targets_length),
+                               targets_length),
                 context.data);
   TrainResult result =
       train(*model, loader, stage.train, out, {}, config.to_json(), context.logger);

@@ -5,6 +5,7 @@
 
 #include <cmath>
 
+#include "t5/util/cpu.h"
 #include "t5/util/error.h"
 
 namespace t5 {
@@ -21,8 +22,9 @@ double target_weight(const ModelInputs& batch) {
 Precision parse_precision(const std::string& name, const std::string& where) {
   if (name == "float32" || name == "fp32") return Precision::kFloat32;
   if (name == "bfloat16" || name == "bf16") return Precision::kBFloat16;
+  if (name == "auto") return cpu_has_fast_bfloat16() ? Precision::kBFloat16 : Precision::kFloat32;
   fail(
-      "{}: unknown precision '{}'; expected float32 or bfloat16 (float16 overflows in T5's "
+      "{}: unknown precision '{}'; expected float32, bfloat16 or auto (float16 overflows in T5's "
       "feed-forward and is not offered)",
       where, name);
 }

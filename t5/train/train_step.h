@@ -17,6 +17,9 @@ enum class Precision {
   kBFloat16,
 };
 
+// "float32", "bfloat16", or "auto": bfloat16 where the CPU computes it
+// natively (cpu_has_fast_bfloat16), else float32. (On CUDA ask for
+// bfloat16 by name.)
 Precision parse_precision(const std::string& name, const std::string& where);
 std::string precision_name(Precision precision);
 

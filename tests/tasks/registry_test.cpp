@@ -64,7 +64,8 @@ TEST_CASE("task registry holds every built-in task and both mixtures", "[tasks][
   for (const auto& corpus : {"c4", "wikitext2", "wikitext2_raw", "english_novels"}) {
     CHECK(builtin_tasks().contains(corpus));
   }
-  CHECK(t5::testing::builtin_mixtures().list() == std::vector<std::string>{"glue", "super_glue"});
+  CHECK(t5::testing::builtin_mixtures().list() ==
+        std::vector<std::string>{"glue", "pretrain_mix", "super_glue"});
   const auto& stsb = builtin_tasks().get("glue_stsb").spec();
   CHECK(stsb.lengths.inputs == 512);
   CHECK(stsb.lengths.targets == 84);
