@@ -606,3 +606,49 @@ TEST_CASE("evaluate_task decodes on the device of the model's parameters", "[eva
   CHECK(texts(on_gpu) == texts(on_cpu));
   CHECK(ids(on_gpu) == ids(on_cpu));
 }
+
+TEST_CASE("evaluate_task scores built-in tasks on the real data with T5's vocabulary", "[eval]") {
+  T5_REQUIRE_DATA_DIR(root);
+  t5::SentencePieceVocabulary vocabulary(root / "t5" / "spiece.model");
+  auto config = t5::testing::tiny_model_config();
+  config.vocab_size = t5::embedding_size(vocabulary.size());
+  t5::T5Model model(config);
+  model->reset_parameters(3);
+  t5::MetricRegistry metrics;
+  t5::register_builtin_metrics(metrics);
+  t5::Logger quiet(t5::LogLevel::kError);
+  t5::DataOptions data;
+  data.data_dir = root;
+  data.logger = &quiet;
+  t5::EvalOptions options;
+  options.max_examples = 4;
+  options.batch_size = 3;
+  options.max_decode_length = 4;
+
+  for (const char* name : {"glue_mrpc", "squad_v1"}) {
+    INFO(name);
+    const t5::Task& task = t5::testing::builtin_tasks().get(name);
+    auto examples = t5::testing::read_examples(task, "validation", data, 4);
+    auto evaluation = t5::evaluate_task(*model, vocabulary, task, metrics, data, options, &quiet);
+    REQUIRE(evaluation.examples == 4);
+
+    // The same scores from the registry, with the references taken from the
+    // examples as read (every answer for SQuAD, the label for MRPC).
+    t5::MetricInputs inputs;
+    for (size_t i = 0; i < examples.size(); ++i) {
+      CHECK(evaluation.predictions[i].id == examples[i].id);
+      inputs.predictions.push_back(evaluation.predictions[i].prediction);
+      inputs.references.push_back(examples[i].answers.empty()
+                                      ? std::vector<std::string>{examples[i].targets}
+                                      : examples[i].answers);
+    }
+    t5::MetricScores expected;
+    for (const auto& metric : task.spec().metrics) {
+      for (const auto& [key, value] : metrics.get(metric.name)(inputs, metric.options)) {
+        expected[key] = value;
+      }
+    }
+    CHECK(evaluation.metrics == expected);
+    CHECK(evaluation.metrics.size() == 2);  // MRPC: f1, accuracy; SQuAD: em, f1
+  }
+}
