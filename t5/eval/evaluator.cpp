@@ -118,8 +118,8 @@ bool split_has_labels(const Task& task, const std::string& split,
   });
   fail(
       "eval: task '{}' split '{}': {} of {} examples have no label (the first is {}); a split "
-      "is scored only when every example has one; fill in the labels or evaluate a split that "
-      "has none (e.g. with max_examples)",
+      "is scored only when every example has one; fill in the missing labels, or move the "
+      "unlabelled records to a split of their own",
       task.name(), split, unlabelled, examples.size(), first->id);
 }
 

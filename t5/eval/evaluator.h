@@ -120,8 +120,9 @@ struct TaskEvaluation {
 // - A split whose examples carry no labels (the task maps a "label" field
 //   and every example's is missing, as in GLUE test files) and a task without
 //   metrics yield predictions and no metrics.
-// - Logs one INFO line under [eval] (task, split, examples, metrics, time)
-//   to `logger`, or to data.logger, or to default_logger().
+// - Logs one INFO line under [eval] (task, split, examples, metrics, time),
+//   after a WARN line when inputs were cut, to `logger`, or to data.logger,
+//   or to default_logger().
 //
 // Throws t5::Error for invalid options, an unknown split or metric, an empty
 // split, a vocabulary larger than the model's embedding or with another EOS
