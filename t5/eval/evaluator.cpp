@@ -7,7 +7,7 @@
 #include <chrono>
 #include <cmath>
 #include <numeric>
-#include <sstream>
+#include <set>
 
 #include "t5/model/generate.h"
 #include "t5/util/error.h"
@@ -52,10 +52,11 @@ Budgets resolve_budgets(const Task& task, const EvalOptions& options) {
   Budgets budgets;
   budgets.inputs = options.max_input_length > 0 ? options.max_input_length : lengths.inputs;
   budgets.targets = options.max_decode_length > 0 ? options.max_decode_length : lengths.targets;
-  T5_CHECK(budgets.inputs > 0 && budgets.targets > 0,
-           "task '{}' ({}): lengths must be positive to decode, got inputs {} and targets {}; set "
-           "\"lengths\" in the spec or max_input_length and max_decode_length in the options",
-           task.name(), task.spec().origin, lengths.inputs, lengths.targets);
+  T5_CHECK(
+      budgets.inputs > 0 && budgets.targets > 0,
+      "eval: task '{}' ({}): lengths must be positive to decode, got inputs {} and targets {}; set "
+      "\"lengths\" in the spec or max_input_length and max_decode_length in the options",
+      task.name(), task.spec().origin, lengths.inputs, lengths.targets);
   return budgets;
 }
 
@@ -71,20 +72,34 @@ void check_vocabulary(const T5ModelImpl& model, const SentencePieceVocabulary& v
            vocabulary.path().string(), vocabulary.eos_id(), config.eos_token_id);
 }
 
-std::vector<Example> read_split(const Task& task, const DataOptions& data,
-                                const EvalOptions& options) {
-  ExampleReader reader = task.read(options.split, data);
+struct SplitExamples {
   std::vector<Example> examples;
+  // Examples dropped as copies of an earlier one (same id and inputs).
+  int64_t duplicates = 0;
+};
+
+// The split's examples in file order, each (id, inputs) once: ReCoRD's
+// preprocessor repeats a query once per correct answer (for training), and
+// T5 scores each query once (its deduplicated metric). The copies differ
+// only in their target, and the answers they carry are the same.
+SplitExamples read_split(const Task& task, const DataOptions& data, const EvalOptions& options) {
+  ExampleReader reader = task.read(options.split, data);
+  SplitExamples split;
+  std::set<std::pair<std::string, std::string>> seen;
   Example example;
-  while (
-      (options.max_examples == 0 || static_cast<int64_t>(examples.size()) < options.max_examples) &&
-      reader.next(example)) {
-    examples.push_back(example);
+  while ((options.max_examples == 0 ||
+          static_cast<int64_t>(split.examples.size()) < options.max_examples) &&
+         reader.next(example)) {
+    if (!seen.insert({example.id, example.inputs}).second) {
+      ++split.duplicates;
+      continue;
+    }
+    split.examples.push_back(example);
   }
-  T5_CHECK(!examples.empty(),
+  T5_CHECK(!split.examples.empty(),
            "eval: task '{}' split '{}' has no examples; check its data files under {} (spec: {})",
            task.name(), options.split, data.data_dir.string(), task.spec().origin);
-  return examples;
+  return split;
 }
 
 // Whether the examples carry labels: false when the task maps a "label"
@@ -103,8 +118,8 @@ bool split_has_labels(const Task& task, const std::string& split,
   });
   fail(
       "eval: task '{}' split '{}': {} of {} examples have no label (the first is {}); a split "
-      "is scored only when every example has one; fill in the labels or evaluate a split that "
-      "has none (e.g. with max_examples)",
+      "is scored only when every example has one; fill in the missing labels, or move the "
+      "unlabelled records to a split of their own",
       task.name(), split, unlabelled, examples.size(), first->id);
 }
 
@@ -295,7 +310,7 @@ std::map<std::string, double> score(const Task& task, const std::string& split,
     try {
       result = (*fns[m])(inputs, specs[m].options);
     } catch (const MetricExampleError& e) {
-      size_t index = std::min(e.example(), predictions.size()) - 1;
+      size_t index = std::clamp<size_t>(e.example(), 1, predictions.size()) - 1;
       fail("eval: task '{}' split '{}' example {} (number {}): {}", task.name(), split,
            predictions[index].id, e.example(), e.what());
     }
@@ -391,6 +406,7 @@ Json TaskEvaluation::to_json(bool with_predictions) const {
                {"examples", examples},
                {"metrics", Json(metrics)},
                {"truncated_inputs", truncated_inputs},
+               {"duplicate_examples", duplicate_examples},
                {"decoded_tokens", decoded_tokens},
                {"seconds", seconds},
                {"decode_seconds", decode_seconds},
@@ -432,7 +448,8 @@ TaskEvaluation evaluate_task(T5ModelImpl& model, const SentencePieceVocabulary& 
   auto metric_fns = resolve_metrics(task, metrics);
 
   // Read and encode the examples.
-  std::vector<Example> examples = read_split(task, data, options);
+  SplitExamples split = read_split(task, data, options);
+  const std::vector<Example>& examples = split.examples;
   bool labelled = split_has_labels(task, options.split, examples);
   EncodedInputs inputs = encode_inputs(vocabulary, examples, budgets.inputs);
 
@@ -462,6 +479,7 @@ TaskEvaluation evaluate_task(T5ModelImpl& model, const SentencePieceVocabulary& 
   }
 
   evaluation.truncated_inputs = inputs.truncated;
+  evaluation.duplicate_examples = split.duplicates;
   record_speed(decoded, evaluation);
   evaluation.seconds = seconds_since(start);
   log_result(evaluation, budgets.inputs, choose_logger(logger, data));

@@ -74,6 +74,9 @@ struct TaskEvaluation {
   std::vector<Prediction> predictions;
   /// Inputs longer than the input budget, cut to it.
   int64_t truncated_inputs = 0;
+  /// Examples of the split skipped as copies of an earlier one (same id and
+  /// inputs: ReCoRD's one example per answer).
+  int64_t duplicate_examples = 0;
   /// Tokens generated, EOS included, over all examples.
   int64_t decoded_tokens = 0;
   /// Wall time of the whole evaluation (reading, decoding, scoring).
@@ -86,7 +89,7 @@ struct TaskEvaluation {
   EvalOptions options;
 
   // {"task", "split", "examples", "metrics", "truncated_inputs",
-  //  "decoded_tokens", "seconds", "decode_seconds", "tokens_per_second",
+  //  "duplicate_examples", "decoded_tokens", "seconds", "decode_seconds", "tokens_per_second",
   //  "options"} and, when asked, "predictions": [{"id", "inputs", "target",
   //  "prediction", "postprocessed_prediction", "postprocessed_target"}].
   Json to_json(bool with_predictions) const;
@@ -97,6 +100,9 @@ struct TaskEvaluation {
 // postprocessor, and scores them with every metric of the task's spec (and
 // its options), looked up in `metrics`.
 //
+// - Examples that repeat an earlier one's id and inputs are decoded and
+//   scored once (ReCoRD repeats a query per answer; T5 scores it once);
+//   max_examples counts the examples kept.
 // - Inputs are encoded with `vocabulary` (EOS appended), cut to the input
 //   budget, sorted by length and decoded options.batch_size at a time,
 //   padded with the model's pad id and masked; predictions come back in the
@@ -114,8 +120,9 @@ struct TaskEvaluation {
 // - A split whose examples carry no labels (the task maps a "label" field
 //   and every example's is missing, as in GLUE test files) and a task without
 //   metrics yield predictions and no metrics.
-// - Logs one INFO line under [eval] (task, split, examples, metrics, time)
-//   to `logger`, or to data.logger, or to default_logger().
+// - Logs one INFO line under [eval] (task, split, examples, metrics, time),
+//   after a WARN line when inputs were cut, to `logger`, or to data.logger,
+//   or to default_logger().
 //
 // Throws t5::Error for invalid options, an unknown split or metric, an empty
 // split, a vocabulary larger than the model's embedding or with another EOS
