@@ -1,6 +1,9 @@
 #pragma once
 
 #include <CLI/CLI.hpp>
+#include <functional>
+
+#include "t5/experiments/runner.h"
 
 namespace t5::apps {
 
@@ -20,6 +23,11 @@ void add_train_commands(CLI::App& app);
 struct ExitCode {
   int code;
 };
+
+// `t5 sweep FILE [--out DIR] [--report] [--slurm] [--workers N] [--dry-run]`.
+// `make_hooks` builds the training stages' hooks; it is called only when a
+// sweep is checked or run (not for --report or --slurm).
+void add_sweep_command(CLI::App& app, std::function<SweepHooks()> make_hooks);
 
 // Prints one JSON value on one line to stdout.
 void print_json_line(const std::string& json_text);

@@ -5,6 +5,7 @@
 #include <fstream>
 #include <sstream>
 #include <system_error>
+#include <thread>
 
 #include "t5/util/error.h"
 
@@ -18,9 +19,11 @@ void write_file_atomically(const std::filesystem::path& path,
     fs::create_directories(path.parent_path(), ec);
     T5_CHECK(!ec, "cannot create folder {}: {}", path.parent_path().string(), ec.message());
   }
-  // The pid keeps two processes writing the same file from sharing a temporary.
+  // The pid and thread keep two processes, or two threads (sweep workers),
+  // writing the same file from sharing a temporary.
   fs::path temporary = path;
-  temporary += fmt::format(".tmp{}", ::getpid());
+  temporary += fmt::format(".tmp{}-{:x}", ::getpid(),
+                           std::hash<std::thread::id>()(std::this_thread::get_id()));
   try {
     std::ofstream out(temporary, std::ios::binary | std::ios::trunc);
     T5_CHECK(out.good(), "cannot open {} for writing; is the folder writable?", temporary.string());
