@@ -6,6 +6,7 @@
 #include <iostream>
 
 #include "apps/commands.h"
+#include "t5/experiments/sweep_stages.h"
 #include "t5/util/error.h"
 #include "t5/util/log.h"
 #include "t5/util/threads.h"
@@ -41,6 +42,7 @@ int main(int argc, char** argv) {
   t5::apps::add_tasks_command(app);
   t5::apps::add_corrupt_command(app);
   t5::apps::add_train_commands(app);
+  t5::apps::add_sweep_command(app, [] { return t5::training_sweep_hooks(t5::default_logger()); });
 
   try {
     app.parse(argc, argv);
