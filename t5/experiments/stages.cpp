@@ -95,7 +95,13 @@ void check_opens(const RunContext& context, const std::string& name, const std::
     T5_CHECK(task.has_split(split), "{}: task '{}' has no split '{}' (it has: {})", where, member,
              split, fmt::join(task.splits(), ", "));
     Example example;
-    T5_CHECK(task.read(split, context.data).next(example),
+    bool has_example = false;
+    try {
+      has_example = task.read(split, context.data).next(example);
+    } catch (const Error& e) {
+      fail("{}: {}", where, e.what());
+    }
+    T5_CHECK(has_example,
              "{}: task '{}' split '{}' has no examples; check its files under {}", where, member,
              split, context.data.data_dir.string());
   }
