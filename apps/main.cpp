@@ -7,6 +7,7 @@
 
 #include "apps/commands.h"
 #include "t5/experiments/sweep_stages.h"
+#include "t5/util/cpu.h"
 #include "t5/util/error.h"
 #include "t5/util/log.h"
 #include "t5/util/threads.h"
@@ -18,6 +19,7 @@ void print_json_line(const std::string& json_text) { std::cout << json_text << "
 }  // namespace t5::apps
 
 int main(int argc, char** argv) {
+  t5::keep_freed_memory();
   CLI::App app{
       "t5: text-to-text transfer learning on LibTorch (models, tasks, objectives, "
       "training, sweeps)"};

@@ -92,6 +92,7 @@ BenchOptions parse(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  t5::keep_freed_memory();
   auto options = parse(argc, argv);
   int threads = t5::configure_threads(options.threads);
   auto config = t5::ModelConfig::preset(options.preset);

@@ -1,5 +1,8 @@
 #include "t5/util/cpu.h"
 
+#include <malloc.h>
+
+#include <climits>
 #include <fstream>
 #include <sstream>
 #include <string>
@@ -19,6 +22,13 @@ bool cpu_has_fast_bfloat16() {
     return false;
   }
   return false;
+}
+
+void keep_freed_memory() {
+  // Blocks up to 1 GiB come from the heap, and the heap is trimmed only past
+  // 2 GiB of free memory at its top.
+  mallopt(M_MMAP_THRESHOLD, 1 << 30);
+  mallopt(M_TRIM_THRESHOLD, INT_MAX);
 }
 
 }  // namespace t5
