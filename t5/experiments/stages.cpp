@@ -101,9 +101,8 @@ void check_opens(const RunContext& context, const std::string& name, const std::
     } catch (const Error& e) {
       fail("{}: {}", where, e.what());
     }
-    T5_CHECK(has_example,
-             "{}: task '{}' split '{}' has no examples; check its files under {}", where, member,
-             split, context.data.data_dir.string());
+    T5_CHECK(has_example, "{}: task '{}' split '{}' has no examples; check its files under {}",
+             where, member, split, context.data.data_dir.string());
   }
 }
 
@@ -245,10 +244,10 @@ TrainResult run_pretraining(const RunConfig& config, const RunContext& context,
   int64_t targets_length = stage.targets_length;
   if (targets_length == 0) targets_length = objective->output_lengths().targets;
   if (targets_length == 0) targets_length = stage.inputs_length;
-  Loader loader(context.tasks, context.mixtures, vocabulary, {stage.corpus, objective.get()},
-                loader_options(stage, model->config(), config.seed, stage.inputs_length,
-                               targets_length),
-                context.data);
+  Loader loader(
+      context.tasks, context.mixtures, vocabulary, {stage.corpus, objective.get()},
+      loader_options(stage, model->config(), config.seed, stage.inputs_length, targets_length),
+      context.data);
   TrainResult result =
       train(*model, loader, stage.train, out, {}, config.to_json(), context.logger);
   if (!result.interrupted) export_model(result.last_checkpoint, vocabulary_file, out / "model");

@@ -54,7 +54,7 @@ TEST_CASE("tasks list prints the built-in tasks and mixtures", "[apps][tasks]") 
   INFO(run.output);
   REQUIRE(run.status == 0);
   CHECK_THAT(run.output, Catch::Contains("glue_rte") && Catch::Contains("super_glue_record") &&
-                             Catch::Contains("wmt16_enro") && Catch::Contains("mixtures (2):"));
+                             Catch::Contains("wmt16_enro") && Catch::Contains("mixtures (3):"));
 }
 
 TEST_CASE("tasks show --json prints one object per example of a user task", "[apps][tasks]") {

@@ -6,49 +6,26 @@
 #include <vector>
 
 #include "t5/objectives/registry.h"
-#include "t5/text/vocabulary_trainer.h"
 #include "tests/support/tiny_corpus.h"
-#include "tests/tasks/task_test_util.h"
+#include "tests/train/tiny_data.h"
 
 namespace {
 
 using t5::Json;
 
-// A folder with a tiny vocabulary, a labelled TSV task of 40 examples
-// ("words"), a text corpus task ("corpus") and a mixture of two tasks.
-struct LoaderWorld {
-  t5::testing::TempDir dir;
-  std::unique_ptr<t5::SentencePieceVocabulary> vocabulary;
-  t5::TaskRegistry tasks;
-  t5::MixtureRegistry mixtures;
-  t5::DataOptions data;
-
+// The tiny data folder with a labelled TSV task of 40 examples ("words"),
+// a copy of it ("words2"), a text corpus task ("corpus") and a mixture of
+// the two TSV tasks ("both").
+struct LoaderWorld : t5::testing::TinyData {
   LoaderWorld() {
-    auto corpus = dir.path() / "corpus.txt";
-    t5::testing::write_tiny_corpus(corpus);
-    t5::train_vocabulary(t5::VocabularyTrainOptions({corpus.string()}, 50).num_threads(1),
-                         dir.path() / "tiny.model");
-    vocabulary = std::make_unique<t5::SentencePieceVocabulary>(dir.path() / "tiny.model", 10);
-
-    std::string rows = "sentence\tlabel\n";
+    std::string rows;
     for (int i = 0; i < 40; ++i) {
       rows += fmt::format("the dog {} the {} cat\t{}\n", t5::testing::kTinyCorpusWords[i % 30],
                           t5::testing::kTinyCorpusWords[(i * 7) % 30], i % 2);
     }
-    dir.write("words/train.tsv", rows);
-    dir.write("words/other.tsv", rows);
+    add_tsv_task("words", "words/train.tsv", rows, "words: {sentence}", {"no", "yes"});
+    add_tsv_task("words2", "words/other.tsv", rows, "words: {sentence}", {"no", "yes"});
     static const t5::Processors processors = t5::Processors::builtin();
-    Json words = {{"name", "words"},
-                  {"source", {{"format", "tsv"}, {"splits", {{"train", "words/train.tsv"}}}}},
-                  {"fields", {{"sentence", "sentence"}, {"label", "label"}}},
-                  {"inputs", "words: {sentence}"},
-                  {"targets", "{label}"},
-                  {"label_names", {"no", "yes"}},
-                  {"metrics", {"accuracy"}}};
-    tasks.add(t5::Task(t5::TaskSpec::from_json(words, "words.json"), processors));
-    words["name"] = "words2";
-    words["source"]["splits"]["train"] = "words/other.tsv";
-    tasks.add(t5::Task(t5::TaskSpec::from_json(words, "words2.json"), processors));
     Json text = {{"name", "corpus"},
                  {"source", {{"format", "text"}, {"splits", {{"train", "corpus.txt"}}}}},
                  {"fields", {{"text", "text"}}},
@@ -59,12 +36,6 @@ struct LoaderWorld {
     Json mix = {
         {"kind", "mixture"}, {"name", "both"}, {"tasks", {"words", "words2"}}, {"rate", "equal"}};
     mixtures.add(t5::Mixture(t5::MixtureSpec::from_json(mix, "both.json"), tasks));
-    data.data_dir = dir.path();
-  }
-
-  t5::Loader loader(const std::string& name, t5::LoaderOptions options,
-                    const t5::Objective* objective = nullptr) const {
-    return t5::Loader(tasks, mixtures, *vocabulary, {name, objective}, options, data);
   }
 };
 

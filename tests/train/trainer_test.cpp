@@ -6,47 +6,26 @@
 #include <string>
 #include <vector>
 
-#include "t5/text/vocabulary_trainer.h"
 #include "t5/train/checkpoint_state.h"
 #include "t5/util/files.h"
 #include "tests/support/tiny_corpus.h"
 #include "tests/support/tiny_model.h"
-#include "tests/tasks/task_test_util.h"
+#include "tests/train/tiny_data.h"
 
 namespace {
 
 namespace fs = std::filesystem;
 using t5::Json;
 
-// A tiny vocabulary and a labelled TSV task ("pairs") whose targets repeat
-// a word of the inputs, so a tiny model can learn it.
-struct TrainerWorld {
-  t5::testing::TempDir dir;
-  std::unique_ptr<t5::SentencePieceVocabulary> vocabulary;
-  t5::TaskRegistry tasks;
-  t5::MixtureRegistry mixtures;
-  t5::DataOptions data;
-
+// The tiny data folder with a labelled TSV task ("pairs") whose targets
+// name the parity of the row, 24 examples.
+struct TrainerWorld : t5::testing::TinyData {
   TrainerWorld() {
-    auto corpus = dir.path() / "corpus.txt";
-    t5::testing::write_tiny_corpus(corpus);
-    t5::train_vocabulary(t5::VocabularyTrainOptions({corpus.string()}, 50).num_threads(1),
-                         dir.path() / "tiny.model");
-    vocabulary = std::make_unique<t5::SentencePieceVocabulary>(dir.path() / "tiny.model", 10);
-    std::string rows = "sentence\tlabel\n";
+    std::string rows;
     for (int i = 0; i < 24; ++i) {
       rows += fmt::format("the {} walks\t{}\n", t5::testing::kTinyCorpusWords[i % 30], i % 2);
     }
-    dir.write("pairs/train.tsv", rows);
-    static const t5::Processors processors = t5::Processors::builtin();
-    Json spec = {{"name", "pairs"},
-                 {"source", {{"format", "tsv"}, {"splits", {{"train", "pairs/train.tsv"}}}}},
-                 {"fields", {{"sentence", "sentence"}, {"label", "label"}}},
-                 {"inputs", "{sentence}"},
-                 {"targets", "{label}"},
-                 {"label_names", {"dog", "cat"}}};
-    tasks.add(t5::Task(t5::TaskSpec::from_json(spec, "pairs.json"), processors));
-    data.data_dir = dir.path();
+    add_tsv_task("pairs", "pairs/train.tsv", rows, "{sentence}", {"dog", "cat"});
   }
 
   t5::Loader loader() const {
@@ -56,7 +35,7 @@ struct TrainerWorld {
     options.batching.batch_size = 4;
     options.batching.inputs_length = 16;
     options.batching.targets_length = 4;
-    return t5::Loader(tasks, mixtures, *vocabulary, {"pairs", nullptr}, options, data);
+    return TinyData::loader("pairs", options);
   }
 };
 
