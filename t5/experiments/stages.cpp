@@ -63,13 +63,6 @@ LoaderOptions loader_options(const StageSection& stage, const ModelConfig& model
   return options;
 }
 
-const Task& first_task(const RunContext& context, const std::string& name) {
-  if (context.mixtures.contains(name)) {
-    return context.tasks.get(context.mixtures.get(name).task_names().front());
-  }
-  return context.tasks.get(name);
-}
-
 // The longest feature lengths of a task or of a mixture's members.
 FeatureLengths task_lengths(const RunContext& context, const std::string& name) {
   if (!context.mixtures.contains(name)) return context.tasks.get(name).spec().lengths;
