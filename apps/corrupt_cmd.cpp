@@ -12,6 +12,7 @@
 #include "t5/text/vocabulary.h"
 #include "t5/util/error.h"
 #include "t5/util/json.h"
+#include "t5/util/json_path.h"
 
 namespace t5::apps {
 namespace {
@@ -37,10 +38,7 @@ Json objective_spec(const CorruptOptions& options) {
     auto equals = param.find('=');
     T5_CHECK(equals != std::string::npos && equals > 0,
              "--param: expected key=value, got '{}' (e.g. --param noise_density=0.15)", param);
-    std::string key = param.substr(0, equals);
-    std::string value = param.substr(equals + 1);
-    Json parsed = Json::parse(value, nullptr, /*allow_exceptions=*/false);
-    spec[key] = parsed.is_discarded() ? Json(value) : parsed;
+    spec[param.substr(0, equals)] = parse_json_or_text(param.substr(equals + 1));
   }
   return spec;
 }

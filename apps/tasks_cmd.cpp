@@ -41,11 +41,7 @@ std::unique_ptr<Catalogue> load_catalogue(const std::string& tasks_dir) {
   auto catalogue = std::make_unique<Catalogue>();
   MetricRegistry metrics;
   register_builtin_metrics(metrics);
-  TaskLoadOptions options;
-  options.check_metric = metric_name_check(metrics.names());
-  register_builtin_tasks(catalogue->tasks, catalogue->mixtures, options);
-  auto folders = user_task_dirs(tasks_dir);
-  if (!folders.empty()) load_task_folders(folders, catalogue->tasks, catalogue->mixtures, options);
+  register_all_tasks(tasks_dir, metrics, catalogue->tasks, catalogue->mixtures);
   return catalogue;
 }
 

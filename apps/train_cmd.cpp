@@ -109,9 +109,7 @@ void run_scoring(const RunOptions& options, bool write_files) {
   T5_CHECK(!tasks.empty(), "give --task NAME or set finetune.tasks in the run config");
   RunContext context(*config, default_logger());
   fs::path vocabulary = vocabulary_for_model(*config, context, options.model);
-  fs::path out;
-  if (write_files) out = out_dir(options, *config, "predict");
-  if (!write_files && !options.out.empty()) out = options.out;
+  fs::path out = write_files ? out_dir(options, *config, "predict") : fs::path(options.out);
   for (const auto& evaluation :
        run_evaluation(*config, context, tasks, vocabulary, options.model, out)) {
     print_json_line(Json{{"task", evaluation.task},

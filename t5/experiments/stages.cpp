@@ -112,11 +112,7 @@ std::unique_ptr<Objective> make_objective(const RunConfig& config, const RunCont
 
 RunContext::RunContext(const RunConfig& config, const Logger& logger) : logger(logger) {
   register_builtin_metrics(metrics);
-  TaskLoadOptions options;
-  options.check_metric = metric_name_check(metrics.names());
-  register_builtin_tasks(tasks, mixtures, options);
-  auto folders = user_task_dirs(config.tasks_dir);
-  if (!folders.empty()) load_task_folders(folders, tasks, mixtures, options);
+  register_all_tasks(config.tasks_dir, metrics, tasks, mixtures);
   register_builtin_objectives(objectives);
   data.data_dir = resolve_data_dir(config.data_dir);
   data.logger = &logger;

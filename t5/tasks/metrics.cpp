@@ -7,6 +7,7 @@
 #include "t5/tasks/bleu.h"
 #include "t5/tasks/classification_metrics.h"
 #include "t5/tasks/correlation_metrics.h"
+#include "t5/tasks/registry.h"
 #include "t5/tasks/rouge.h"
 #include "t5/tasks/squad_metrics.h"
 #include "t5/util/error.h"
@@ -95,6 +96,15 @@ Json metric_options_object(const Json& options, const std::string& metric) {
   T5_CHECK(options.is_object(), "metric {}: options must be a JSON object of key: value, got {}",
            metric, options.dump());
   return options;
+}
+
+void register_all_tasks(const std::string& tasks_dir, const MetricRegistry& metrics,
+                        TaskRegistry& tasks, MixtureRegistry& mixtures) {
+  TaskLoadOptions options;
+  options.check_metric = metric_name_check(metrics.names());
+  register_builtin_tasks(tasks, mixtures, options);
+  auto folders = user_task_dirs(tasks_dir);
+  if (!folders.empty()) load_task_folders(folders, tasks, mixtures, options);
 }
 
 }  // namespace t5

@@ -85,6 +85,15 @@ class MetricRegistry {
 // correlation_metrics.h, squad_metrics.h, bleu.h and rouge.h.
 void register_builtin_metrics(MetricRegistry& registry);
 
+class TaskRegistry;
+class MixtureRegistry;
+
+// Registers the built-in tasks and mixtures, then those of the user's spec
+// folders (`tasks_dir`, else T5_TASKS_PATH), checking that every metric a
+// spec names is one of `metrics`.
+void register_all_tasks(const std::string& tasks_dir, const MetricRegistry& metrics,
+                        TaskRegistry& tasks, MixtureRegistry& mixtures);
+
 // A benchmark score the way the paper forms its GLUE and SuperGLUE averages:
 // each task contributes the mean of its metric values (MRPC: F1 and accuracy
 // count half each; STS-B: Pearson and Spearman; MultiRC: F1a and EM), and

@@ -52,15 +52,17 @@ const Json* find_json_path(const Json& root, const std::string& path) {
   return node;
 }
 
+Json parse_json_or_text(const std::string& text) {
+  Json value = Json::parse(text, nullptr, /*allow_exceptions=*/false);
+  return value.is_discarded() ? Json(text) : value;
+}
+
 std::pair<std::string, Json> parse_assignment(const std::string& text, const std::string& where) {
   size_t equals = text.find('=');
   T5_CHECK(equals != std::string::npos && equals > 0,
            "{}: expected key.path=value, got '{}'; e.g. --set finetune.steps=200", where, text);
   std::string key = text.substr(0, equals);
-  std::string raw = text.substr(equals + 1);
-  Json value = Json::parse(raw, nullptr, /*allow_exceptions=*/false);
-  if (value.is_discarded()) value = raw;
-  return {key, value};
+  return {key, parse_json_or_text(text.substr(equals + 1))};
 }
 
 void apply_assignments(Json& root, const std::vector<std::string>& assignments,

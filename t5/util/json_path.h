@@ -19,6 +19,9 @@ void set_json_path(Json& root, const std::string& path, Json value, const std::s
 // The value at `path`, or nullptr when a step is missing.
 const Json* find_json_path(const Json& root, const std::string& path);
 
+// `text` read as JSON when it parses as JSON, else as a plain string.
+Json parse_json_or_text(const std::string& text);
+
 // Parses "key.path=value". The value is read as JSON when it parses as JSON
 // (numbers, true, null, [..], {..}, "quoted"), else taken as a plain
 // string, so --set model.preset=t5-mini needs no quotes. Throws t5::Error
